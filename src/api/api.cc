@@ -143,7 +143,7 @@ http::Response Api::dispatch(const http::Request& request, std::string& routeNam
     return (this->*route.handler)(call);
   }
   if (pathMatched) {
-    return errorResponse({ErrorCode::kInvalidArgument,
+    return errorResponse({ErrorCode::kMethodNotAllowed,
                           "method " + request.method + " is not allowed on " + request.path, {},
                           "see /api/v1/openapi.json for the methods of this route"});
   }

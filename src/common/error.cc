@@ -19,6 +19,7 @@ std::string_view errorCodeName(ErrorCode code) {
     case ErrorCode::kUnauthenticated: return "unauthenticated";
     case ErrorCode::kPermissionDenied: return "permission_denied";
     case ErrorCode::kReadOnly: return "read_only";
+    case ErrorCode::kMethodNotAllowed: return "method_not_allowed";
     case ErrorCode::kGone: return "gone";
     case ErrorCode::kTooLarge: return "too_large";
     case ErrorCode::kUnavailable: return "unavailable";
@@ -38,6 +39,7 @@ int httpStatus(ErrorCode code) {
     case ErrorCode::kUnauthenticated: return 401;
     case ErrorCode::kPermissionDenied: return 403;
     case ErrorCode::kReadOnly: return 405;
+    case ErrorCode::kMethodNotAllowed: return 405;
     case ErrorCode::kGone: return 410;
     case ErrorCode::kTooLarge: return 413;
     case ErrorCode::kUnavailable: return 503;

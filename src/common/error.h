@@ -22,6 +22,7 @@ enum class ErrorCode {
   kUnauthenticated,     // no or bad credentials (401)
   kPermissionDenied,    // authenticated, not allowed (403)
   kReadOnly,            // kind is derived by the server; not writable via API (405)
+  kMethodNotAllowed,    // route exists, method does not (405)
   kGone,                // requested history was pruned by retention (410)
   kTooLarge,            // request body or list exceeds a bound (413)
   kUnavailable,         // shutting down or backend down (503)
