@@ -1,0 +1,64 @@
+#pragma once
+// Shared helpers for the store tests: a temp dir removed at scope end, and
+// the backend factories the contract suite runs against.
+
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "common/clock.h"
+#include "store/store.h"
+
+namespace foundry::store::testing {
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "foundry-store-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) {
+      throw std::runtime_error("mkdtemp failed");
+    }
+    path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string file(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+// A backend under test. `open` opens (creating if needed) the store that
+// lives in `dir`; calling it again on the same dir reopens the same data.
+// Adding a backend (PostgreSQL) means adding one factory here.
+struct BackendFactory {
+  std::string name;
+  std::function<Result<std::unique_ptr<Store>>(const std::string& dir, const Clock& clock)> open;
+};
+
+inline BackendFactory sqliteBackend() {
+  return {"Sqlite", [](const std::string& dir, const Clock& clock) {
+            return openSqliteStore(SqliteOptions{dir + "/foundry.db", Durability::kProcess, &clock});
+          }};
+}
+
+inline Object makeObject(std::string kind, std::string key, LabelMap labels = {},
+                         nlohmann::json spec = nlohmann::json::object()) {
+  Object obj;
+  obj.kind = std::move(kind);
+  obj.key = std::move(key);
+  obj.labels = std::move(labels);
+  obj.spec = std::move(spec);
+  return obj;
+}
+
+}  // namespace foundry::store::testing
