@@ -65,6 +65,7 @@ Status checkBackupFile(const std::string& path) {
   return {};
 }
 
+#ifndef FOUNDRY_CLI_HAVE_STORE
 Status removeIfPresent(const fs::path& path) {
   std::error_code ec;
   fs::remove(path, ec);
@@ -72,7 +73,6 @@ Status removeIfPresent(const fs::path& path) {
   return {};
 }
 
-#ifndef FOUNDRY_CLI_HAVE_STORE
 Status copyIntoPlace(const std::string& from, const fs::path& to) {
   std::error_code ec;
   uintmax_t size = fs::file_size(from, ec);
@@ -81,6 +81,12 @@ Status copyIntoPlace(const std::string& from, const fs::path& to) {
   std::string bytes(static_cast<size_t>(size), '\0');
   in.read(bytes.data(), static_cast<std::streamsize>(size));
   if (static_cast<uintmax_t>(in.gcount()) != size) return fail(ErrorCode::kIo, "short read on " + from);
+  // A WAL left by the old database would be replayed onto the restored one.
+  for (const char* suffix : {"-wal", "-shm"}) {
+    fs::path side = to;
+    side += suffix;
+    if (Status ok = removeIfPresent(side); !ok) return ok;
+  }
   return writeFileAtomically(to.string(), bytes);
 }
 #endif
@@ -130,14 +136,9 @@ Status restoreBackup(const std::string& backupPath, const std::string& dataDir) 
                 "a server is running on " + dataDir + " (" + lockPath.string() + " is locked)", "",
                 "stop foundryd first; restore works offline only");
   }
-  // A WAL left by the old database would be replayed into the restored one.
   fs::path db = dir / "foundry.db";
-  for (const char* suffix : {"-wal", "-shm"}) {
-    fs::path side = db;
-    side += suffix;
-    if (Status ok = removeIfPresent(side); !ok) return ok;
-  }
 #ifdef FOUNDRY_CLI_HAVE_STORE
+  // Validates the schema, then swaps the file and drops the old WAL/SHM.
   return store::restoreSqliteBackup(backupPath, db.string());
 #else
   return copyIntoPlace(backupPath, db);
