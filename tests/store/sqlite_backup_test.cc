@@ -12,7 +12,7 @@
 namespace foundry::store::testing {
 namespace {
 
-class SqliteBackupTest : public ::testing::Test {
+class SqliteStoreBackupTest : public ::testing::Test {
  protected:
   Result<std::unique_ptr<Store>> open(const std::string& path) {
     return openSqliteStore({path, Durability::kProcess, &clock_});
@@ -23,7 +23,7 @@ class SqliteBackupTest : public ::testing::Test {
   ManualClock clock_;
 };
 
-TEST_F(SqliteBackupTest, BackupWhileWritingIsConsistent) {
+TEST_F(SqliteStoreBackupTest, BackupWhileWritingIsConsistent) {
   auto store = open(dbPath_);
   ASSERT_TRUE(store);
   for (int i = 0; i < 200; ++i) {
@@ -70,7 +70,7 @@ TEST_F(SqliteBackupTest, BackupWhileWritingIsConsistent) {
   EXPECT_EQ((*reopened)->create(makeObject("Machine", "next"), "t")->rev, lastSeq + 1);
 }
 
-TEST_F(SqliteBackupTest, RestoreReplacesTheDatabaseAndItsWal) {
+TEST_F(SqliteStoreBackupTest, RestoreReplacesTheDatabaseAndItsWal) {
   {
     auto store = open(dbPath_);
     ASSERT_TRUE(store);
@@ -90,7 +90,7 @@ TEST_F(SqliteBackupTest, RestoreReplacesTheDatabaseAndItsWal) {
   EXPECT_EQ((*store)->lastSeq(), 1);
 }
 
-TEST_F(SqliteBackupTest, RestoreRefusesBadBackupsAndLeavesTheDatabase) {
+TEST_F(SqliteStoreBackupTest, RestoreRefusesBadBackupsAndLeavesTheDatabase) {
   {
     auto store = open(dbPath_);
     ASSERT_TRUE(store);

@@ -30,7 +30,7 @@ void parseReports(const std::string& text, std::map<std::string, int64_t>& acked
   }
 }
 
-TEST(SqliteDurabilityTest, AcknowledgedWritesSurviveSigkill) {
+TEST(SqliteStoreDurabilityTest, AcknowledgedWritesSurviveSigkill) {
   TempDir dir;
   const std::string dbPath = dir.file("foundry.db");
   int fds[2];

@@ -14,7 +14,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-class SqliteMigrationTest : public ::testing::Test {
+class SqliteStoreMigrationTest : public ::testing::Test {
  protected:
   Result<std::unique_ptr<Store>> open() {
     return openSqliteStore({dbPath_, Durability::kProcess, &clock_});
@@ -24,7 +24,7 @@ class SqliteMigrationTest : public ::testing::Test {
   ManualClock clock_;
 };
 
-TEST_F(SqliteMigrationTest, EmptyDatabaseIsMigratedToCurrent) {
+TEST_F(SqliteStoreMigrationTest, EmptyDatabaseIsMigratedToCurrent) {
   auto store = open();
   ASSERT_TRUE(store) << store.error().describe();
   EXPECT_EQ(rawQueryInt(dbPath_, "SELECT version FROM foundry_schema"), sqliteSchemaVersion());
@@ -32,7 +32,7 @@ TEST_F(SqliteMigrationTest, EmptyDatabaseIsMigratedToCurrent) {
   EXPECT_EQ((*store)->lastSeq(), 0);
 }
 
-TEST_F(SqliteMigrationTest, ReopenAtCurrentVersionKeepsData) {
+TEST_F(SqliteStoreMigrationTest, ReopenAtCurrentVersionKeepsData) {
   {
     auto store = open();
     ASSERT_TRUE(store);
@@ -46,7 +46,7 @@ TEST_F(SqliteMigrationTest, ReopenAtCurrentVersionKeepsData) {
   EXPECT_EQ((*store)->create(makeObject("Machine", "m3"), "t")->rev, 3);
 }
 
-TEST_F(SqliteMigrationTest, FutureVersionIsRefusedAndLeftUntouched) {
+TEST_F(SqliteStoreMigrationTest, FutureVersionIsRefusedAndLeftUntouched) {
   {
     auto store = open();
     ASSERT_TRUE(store);
@@ -63,7 +63,7 @@ TEST_F(SqliteMigrationTest, FutureVersionIsRefusedAndLeftUntouched) {
   EXPECT_EQ(rawQueryInt(dbPath_, "SELECT count(*) FROM objects"), 1);
 }
 
-TEST_F(SqliteMigrationTest, ForeignDatabasesAreRefused) {
+TEST_F(SqliteStoreMigrationTest, ForeignDatabasesAreRefused) {
   rawExec(dbPath_, "CREATE TABLE something_else (x INTEGER)");
   auto store = open();
   ASSERT_FALSE(store);
@@ -79,10 +79,10 @@ TEST_F(SqliteMigrationTest, ForeignDatabasesAreRefused) {
 // One fixture per shipped schema version: a database exactly as that version
 // wrote it. Adding schema v2 means adding fixtures/schema_v2.sql; this suite
 // then checks that both v1 and v2 databases migrate to the current version.
-class SqliteMigrationFromFixtureTest : public SqliteMigrationTest,
+class SqliteStoreMigrationFromFixtureTest : public SqliteStoreMigrationTest,
                                        public ::testing::WithParamInterface<int> {};
 
-TEST_P(SqliteMigrationFromFixtureTest, MigratesToCurrentAndKeepsData) {
+TEST_P(SqliteStoreMigrationFromFixtureTest, MigratesToCurrentAndKeepsData) {
   const std::string fixture =
       std::string(STORE_FIXTURE_DIR) + "/schema_v" + std::to_string(GetParam()) + ".sql";
   std::ifstream in(fixture);
@@ -109,7 +109,7 @@ TEST_P(SqliteMigrationFromFixtureTest, MigratesToCurrentAndKeepsData) {
   EXPECT_EQ((*store)->create(makeObject("Machine", "m3"), "t")->rev, 4);
 }
 
-INSTANTIATE_TEST_SUITE_P(ShippedVersions, SqliteMigrationFromFixtureTest,
+INSTANTIATE_TEST_SUITE_P(ShippedVersions, SqliteStoreMigrationFromFixtureTest,
                          ::testing::Range(1, sqliteSchemaVersion() + 1));
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <ostream>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -44,6 +45,9 @@ struct BackendFactory {
   std::string name;
   std::function<Result<std::unique_ptr<Store>>(const std::string& dir, const Clock& clock)> open;
 };
+
+// Keeps test names readable ("... GetParam() = Sqlite").
+inline void PrintTo(const BackendFactory& backend, std::ostream* os) { *os << backend.name; }
 
 inline BackendFactory sqliteBackend() {
   return {"Sqlite", [](const std::string& dir, const Clock& clock) {
