@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <sstream>
 
 #include "test_support.h"
@@ -64,8 +65,11 @@ TEST(Apply, IsIdempotentAndUpdatesWithIfMatch) {
   std::ostringstream third;
   ApplyCounts changed = runApply(api, *items, false, third);
   EXPECT_EQ(changed.updated, 1u);
-  EXPECT_EQ(server.requests.back().method, "PUT");
-  EXPECT_EQ(server.requests.back().headers.at("If-Match"), "\"1\"");
+  auto put = std::find_if(server.requests.begin(), server.requests.end(),
+                          [](const testing::Request& r) { return r.method == "PUT"; });
+  ASSERT_NE(put, server.requests.end());
+  EXPECT_EQ(put->target, "/api/v1/machines/m1");
+  EXPECT_EQ(put->headers.at("If-Match"), "\"1\"");
   EXPECT_EQ(server.objects["machines/m1"]["spec"]["gpus"], 4);
 }
 

@@ -26,9 +26,9 @@ TEST(Output, ObjectTableShowsNameLabelsRevAge) {
   int64_t now = *parseTimestamp("2026-12-03T15:05:00Z");
   std::string t = renderObjectTable(items, now);
   EXPECT_EQ(t,
-            "NAME         LABELS           REV  AGE\n"
-            "m1           rack=r17,row=b   12   5m\n"
-            "machine-two  <none>           3    2d\n");
+            "NAME         LABELS          REV  AGE\n"
+            "m1           rack=r17,row=b  12   5m\n"
+            "machine-two  <none>          3    2d\n");
 }
 
 TEST(Output, LabelsAreCut) {

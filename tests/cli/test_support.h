@@ -95,7 +95,7 @@ class FakeServer final : public Transport {
     std::string rest = path.substr(prefix.size());
     size_t slash = rest.find('/');
     std::string plural = rest.substr(0, slash);
-    std::string name = slash == std::string::npos ? "" : rest.substr(slash + 1);
+    std::string name = slash == std::string::npos ? "" : decode(rest.substr(slash + 1));
     if (method == "GET" && name.empty()) return list(plural);
     if (method == "POST" && name.empty()) {
       nlohmann::json b = nlohmann::json::parse(body);
@@ -109,12 +109,30 @@ class FakeServer final : public Transport {
     }
     if (method == "GET") return reply(200, it->second);
     if (method == "PUT") return write(plural, name, nlohmann::json::parse(body), 200, false);
+    if (method == "PATCH" && headers.at("Content-Type") == "application/merge-patch+json") {
+      nlohmann::json doc{{"name", name}, {"labels", it->second["labels"]}, {"spec", it->second["spec"]}};
+      doc.merge_patch(nlohmann::json::parse(body));
+      return write(plural, name, doc, 200, false);
+    }
     if (method == "DELETE") {
       nlohmann::json last = it->second;
       objects.erase(it);
       return reply(200, last);
     }
     return error(405, "method_not_allowed", method);
+  }
+
+  static std::string decode(const std::string& s) {
+    std::string out;
+    for (size_t i = 0; i < s.size(); ++i) {
+      if (s[i] == '%' && i + 2 < s.size() + 0 && i + 2 <= s.size() - 1) {
+        out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
+        i += 2;
+      } else {
+        out += s[i];
+      }
+    }
+    return out;
   }
 
   client::HttpResponse list(const std::string& plural) {
