@@ -256,6 +256,36 @@ TEST_F(HttpTls, ServesHttpsAndMarksRequests) {
   EXPECT_FALSE(rec.seen[3].tls);
 }
 
+// Emits "data: 0".."data: n-1" then ends.
+class CountingStream final : public BodyStream {
+ public:
+  explicit CountingStream(int n) : n_(n) {}
+  std::optional<std::string> next() override {
+    if (i_ == n_) return std::nullopt;
+    return "data: " + std::to_string(i_++) + "\n\n";
+  }
+
+ private:
+  int n_;
+  int i_ = 0;
+};
+
+TEST_F(HttpTls, StreamsOverTlsAndKeepsTheConnection) {
+  Server server(smallOptions(), [](const Request& r) {
+    if (r.path != "/events") return Response::text(200, "next");
+    Response res;
+    res.headers = {{"Content-Type", "text/event-stream"}};
+    res.stream = std::make_unique<CountingStream>(3);
+    return res;
+  });
+  uint16_t port = listenLocal(server, files_);
+  server.start();
+  auto res = runCommand(curl(cacert() + "-w '|%{num_connects}|' " + url(port, "/events", "https") +
+                             " " + url(port, "/n", "https")));
+  EXPECT_EQ(res.exitCode, 0);
+  EXPECT_EQ(res.output, "data: 0\n\ndata: 1\n\ndata: 2\n\n|1|next|0|");
+}
+
 TEST_F(HttpTls, RefusesOldProtocolVersions) {
   Server server(smallOptions(), [](const Request&) { return Response::text(200, "x"); });
   uint16_t port = listenLocal(server, files_);

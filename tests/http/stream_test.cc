@@ -127,6 +127,38 @@ TEST(HttpStream, CurlSeesEventsPushedAfterWakeInOrder) {
   EXPECT_TRUE(eventually([&] { return q.liveStreams.load() == 0; }));
 }
 
+// A finished stream ends with the last chunk, and the connection then serves
+// the next request (the disconnect watcher was stopped without losing data).
+TEST(HttpStream, ConnectionIsReusedAfterAStreamEnds) {
+  EventQueue q;
+  q.push("only");
+  q.close();
+  Server server(streamOptions(), [&q](const Request& r) {
+    if (r.path == "/events") return sseHandler(q)(r);
+    return Response::text(200, "after");
+  });
+  uint16_t port = listenLocal(server);
+  server.start();
+  auto res = testing::runCommand(curl("-w '|%{num_connects}|' " + url(port, "/events") + " " +
+                                      url(port, "/next")));
+  EXPECT_EQ(res.exitCode, 0);
+  EXPECT_EQ(res.output, "data: only\n\n|1|after|0|");
+}
+
+TEST(HttpStream, Http10GetsCloseDelimitedStream) {
+  EventQueue q;
+  q.push("x");
+  q.close();
+  Server server(streamOptions(), sseHandler(q));
+  uint16_t port = listenLocal(server);
+  server.start();
+  bool closed = false;
+  std::string reply = testing::rawExchange(port, "GET /e HTTP/1.0\r\n\r\n", 3000, &closed);
+  EXPECT_TRUE(closed);
+  EXPECT_EQ(reply.find("chunked"), std::string::npos) << reply;
+  EXPECT_EQ(reply.substr(reply.size() - 9), "data: x\n\n");
+}
+
 TEST(HttpStream, HeartbeatWhenIdle) {
   EventQueue q;
   ServerOptions o = streamOptions();
