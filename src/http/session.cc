@@ -195,6 +195,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     Request request = built ? std::move(*built) : wire::partialRequest(msg, remote_, kTls);
     Response response = built ? callHandler(request)
                               : errorResponse(ErrorCode::kInvalidArgument, built.error().message);
+    if (response.stream && request.method == "HEAD") response.stream.reset();  // header only
     if (response.stream && built) {
       bool again = co_await streamBody(request, std::move(response), version, clientKeepAlive, start);
       co_return Outcome{again, !peerGone_};

@@ -173,6 +173,20 @@ TEST(HttpServer, MalformedRequestsGet400AndClose) {
   EXPECT_EQ(runCommand(curl(url(port, "/"))).output, "ok");  // still serving
 }
 
+TEST(HttpServer, IdleConnectionIsClosedAfterIdleTimeout) {
+  ServerOptions options = smallOptions();
+  options.idleTimeout = 200ms;
+  Server server(options, [](const Request&) { return Response::text(200, "ok"); });
+  uint16_t port = listenLocal(server);
+  server.start();
+  bool closed = false;
+  auto begin = std::chrono::steady_clock::now();
+  std::string reply = testing::rawExchange(port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n", 5000, &closed);
+  EXPECT_NE(reply.find("ok"), std::string::npos);
+  EXPECT_TRUE(closed);  // the keep-alive connection went idle and was closed
+  EXPECT_LT(std::chrono::steady_clock::now() - begin, 3s);
+}
+
 TEST(HttpServer, HandlerExceptionBecomes500) {
   Server server(smallOptions(), [](const Request&) -> Response {
     throw std::runtime_error("boom");
