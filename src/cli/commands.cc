@@ -154,7 +154,14 @@ Outcome createObject(Context& ctx, const KindInfo& kind, const ObjectArgs& args)
     }
     Result<std::vector<ObjectDoc>> docs = loadKindDocs(ctx, kind, args.file);
     if (!docs) return usageFailure(docs.error());
-    if (!args.name.empty() && docs->size() == 1 && (*docs)[0].name.empty()) (*docs)[0].name = args.name;
+    if (!args.name.empty()) {
+      ObjectDoc& only = (*docs)[0];
+      if (docs->size() != 1 || (!only.name.empty() && only.name != args.name)) {
+        return usageFailure("NAME '" + args.name + "' does not match " + args.file,
+                            "omit NAME when the file names its objects");
+      }
+      only.name = args.name;
+    }
     for (const ObjectDoc& doc : *docs) bodies.push_back(objectBody(doc));
   } else {
     Result<json> body = createBodyFromFlags(args);

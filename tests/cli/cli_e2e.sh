@@ -101,8 +101,33 @@ set -e
 grep -q unauthenticated "$TMP/err" || fail "bad token stderr: $(cat "$TMP/err")"
 grep -q fdy_bad_token "$TMP/err" && fail "token printed"
 
+step "events (follow) resumes from --after"
+set +e
+timeout 3 "$FOUNDRY" events --after 4 -o json >"$TMP/follow" 2>/dev/null
+set -e
+python3 -c 'import json,sys; s=[json.loads(l)["seq"] for l in open(sys.argv[1])]; assert s and s[0]==5, s' "$TMP/follow" \
+  || fail "follow: $(cat "$TMP/follow")"
+
+step "token create (viewer can read, not write)"
+viewer=$(f token create --ttl 1h --role viewer --description e2e -o json |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])') || fail "token create"
+f --token "$viewer" machines list >/dev/null || fail "viewer list"
+set +e; f --token "$viewer" machine create v1 2>"$TMP/err"; code=$?; set -e
+[[ $code -eq 1 ]] && grep -q permission_denied "$TMP/err" || fail "viewer create: $code $(cat "$TMP/err")"
+
+step "admin backup, and restore refused while the server runs"
+f admin backup -o "$TMP/backup.db" >/dev/null || fail "backup"
+head -c 15 "$TMP/backup.db" | grep -q "SQLite format 3" || fail "backup is not SQLite"
+set +e; f admin restore "$TMP/backup.db" 2>"$TMP/err"; code=$?; set -e
+[[ $code -eq 1 ]] && grep -q "server is running" "$TMP/err" || fail "restore while running: $code $(cat "$TMP/err")"
+
 step "usage errors exit 2"
 set +e; f gizmos list 2>/dev/null; code=$?; set -e
 [[ $code -eq 2 ]] || fail "unknown kind exit $code"
+
+step "admin restore once the server has stopped"
+kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=
+f admin restore "$TMP/backup.db" >/dev/null || fail "offline restore"
+[[ ! -e "$TMP/data/foundry.db-wal" ]] || fail "stale WAL left behind"
 
 echo "PASS"
