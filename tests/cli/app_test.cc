@@ -106,6 +106,10 @@ TEST(App, UsageErrorsExitTwo) {
   EXPECT_EQ(h.run({"machine", "list", "-l", "rack"}), kExitUsage);
   EXPECT_EQ(h.run({"machine", "list", "-o", "xml"}), kExitUsage);
   EXPECT_EQ(h.run({"apply", "-f", "/nonexistent.yaml"}), kExitUsage);
+  TempDir dir;
+  std::string file = dir.file("m.yaml", "kind: Machine\nname: a\n");
+  EXPECT_EQ(h.run({"machine", "create", "b", "-f", file}), kExitUsage);
+  EXPECT_EQ(h.run({"subnet", "create", "-f", file}), kExitUsage);
   EXPECT_TRUE(h.server.requests.empty());
 }
 
