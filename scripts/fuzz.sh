@@ -16,20 +16,33 @@ if [[ ! -f fuzz/CMakeLists.txt ]]; then
   echo "fuzz: no fuzz targets in this tree"; exit 0
 fi
 cmake --preset fuzz >/dev/null
-cmake --build build-fuzz -j"${JOBS:-2}"
+cmake --build build-fuzz -j"${JOBS:-2}" --target fuzzers
 fixtures=$(cd .. && pwd)/shared/fixtures
+# Copies up to 200 small files of one extension from a fixture tree into a
+# seed folder under build-fuzz, and prints that folder.
+fixture_seeds() {
+  local ext=$1 src=$2 out=build-fuzz/fixture-seeds/$1
+  if [[ ! -d $out ]]; then
+    mkdir -p "$out"
+    find "$src" -name "*.$ext" -size -64k | head -200 | while read -r f; do
+      cp "$f" "$out/$(echo "$f" | sha1sum | cut -c1-16)"
+    done
+  fi
+  echo "$out"
+}
 status=0
-for target in build-fuzz/fuzz/*_fuzz; do
+for target in build-fuzz/fuzz/*_fuzz build-fuzz/fuzz/*_fuzzer; do
   [[ -x "$target" ]] || continue
   name=$(basename "$target")
   corpus=build-fuzz/corpus/$name
   mkdir -p "$corpus"
   seeds=()
-  [[ -d fuzz/seeds/$name ]] && seeds+=("fuzz/seeds/$name")
+  base=${name%_fuzzer}; base=${base%_fuzz}
+  [[ -d fuzz/${base}_corpus ]] && seeds+=("fuzz/${base}_corpus")
+  # Fixture seeds: real captured inputs for the parsers that read them.
   if [[ -d "$fixtures" ]]; then
     case "$name" in
-      http_*|sse_*) ;;
-      *) ;;
+      api_*) [[ -d "$fixtures/redfish" ]] && seeds+=("$(fixture_seeds json "$fixtures/redfish")") ;;
     esac
   fi
   echo "fuzz: $name for ${seconds}s"

@@ -205,6 +205,10 @@ http::Response Api::replace(Call& call) {
   if (!obj) return errorResponse(obj.error());
   auto expected = expectedRev(call.request, bodyRev);
   if (!expected) return errorResponse(expected.error());
+  if (call.kind->secretSpec) {
+    auto current = store_.get(call.kind->name, obj->key);
+    if (current) restoreRedacted(obj->spec, current->spec);
+  }
   return write(call, *obj, *expected);
 }
 

@@ -18,7 +18,7 @@ void redact(nlohmann::json& spec) {
   if (!spec.is_object()) return;
   for (auto& [key, value] : spec.items()) {
     if (key == "password" || key == "hash" || key == "secret" || key == "token") {
-      value = "<redacted>";
+      value = kRedacted;
     } else if (value.is_object()) {
       redact(value);
     }
@@ -83,6 +83,19 @@ Result<store::Filter> parseFilter(const std::string& field, const std::string& r
 }
 
 }  // namespace
+
+void restoreRedacted(nlohmann::json& incoming, const nlohmann::json& stored) {
+  if (!incoming.is_object() || !stored.is_object()) return;
+  for (auto& [key, value] : incoming.items()) {
+    auto it = stored.find(key);
+    if (it == stored.end()) continue;
+    if (value.is_string() && value.get_ref<const std::string&>() == kRedacted) {
+      value = *it;
+    } else if (value.is_object()) {
+      restoreRedacted(value, *it);
+    }
+  }
+}
 
 nlohmann::json toJson(const KindDef& kind, const store::Object& obj) {
   nlohmann::json j;

@@ -17,6 +17,13 @@ namespace foundry::api {
 // kinds with secretSpec are replaced by "<redacted>".
 nlohmann::json toJson(const KindDef& kind, const store::Object& obj);
 
+// The placeholder that output shows instead of a secret value.
+inline constexpr const char* kRedacted = "<redacted>";
+
+// A client that sends back what it read (get → edit → replace) sends the
+// placeholder: keep the stored secret wherever `incoming` holds it.
+void restoreRedacted(nlohmann::json& incoming, const nlohmann::json& stored);
+
 // Builds an object from a client body. `pathName` is the name in the URL
 // (empty on create); a body name that differs from it is an error. A body
 // without a name on create gets a UUID for uuid-keyed kinds. Validates name,

@@ -31,6 +31,10 @@ enum class ErrorCode {
 };
 
 struct Error {
+  Error() = default;
+  Error(ErrorCode c, std::string m, std::string f = {}, std::string h = {})
+      : code(c), message(std::move(m)), field(std::move(f)), hint(std::move(h)) {}
+
   ErrorCode code = ErrorCode::kInternal;
   std::string message;
   std::string field;  // e.g. "spec.arch"; empty when not about one field

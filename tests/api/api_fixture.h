@@ -72,11 +72,11 @@ class ApiFixture : public ::testing::Test {
     EXPECT_TRUE(r) << method << " " << target << ": " << (r ? "" : r.error().describe());
     return r ? *r : client::HttpResponse{};
   }
-  static nlohmann::json json(const client::HttpResponse& r) {
+  static nlohmann::json jsonOf(const client::HttpResponse& r) {
     return nlohmann::json::parse(r.body, nullptr, false);
   }
   static std::string errorCode(const client::HttpResponse& r) {
-    auto j = json(r);
+    auto j = jsonOf(r);
     return j.is_object() && j.contains("error") ? j["error"].value("code", "") : "";
   }
   static std::string readFile(const std::string& path);

@@ -45,22 +45,22 @@ TEST_F(AuthTest, BadTokensAreRefusedWithAReason) {
 TEST_F(AuthTest, IssuedTokensWorkExpireAndCanBeRevoked) {
   auto issued = call(admin(), "POST", "/api/v1/tokens", R"({"ttl":"1h","description":"ci"})");
   ASSERT_EQ(issued.status, 201) << issued.body;
-  std::string token = json(issued)["token"];
-  std::string id = json(issued)["name"];
+  std::string token = jsonOf(issued)["token"];
+  std::string id = jsonOf(issued)["name"];
   auto c = clientWith(token);
   EXPECT_EQ(call(*c, "GET", "/api/v1/machines").status, 200);
 
   auto listed = call(admin(), "GET", "/api/v1/tokens/" + id);
   ASSERT_EQ(listed.status, 200);
   EXPECT_EQ(listed.body.find(token.substr(token.rfind('_') + 1)), std::string::npos);
-  EXPECT_EQ(json(listed)["spec"]["hash"], "<redacted>");
+  EXPECT_EQ(jsonOf(listed)["spec"]["hash"], "<redacted>");
 
   clock_.advanceMs(3'600'001);
   auto expired = call(*c, "GET", "/api/v1/machines");
   EXPECT_EQ(expired.status, 401);
-  EXPECT_NE(json(expired)["error"]["message"].get<std::string>().find("expired"), std::string::npos);
+  EXPECT_NE(jsonOf(expired)["error"]["message"].get<std::string>().find("expired"), std::string::npos);
 
-  auto second = json(call(admin(), "POST", "/api/v1/tokens", R"({"ttl":"1h"})"));
+  auto second = jsonOf(call(admin(), "POST", "/api/v1/tokens", R"({"ttl":"1h"})"));
   auto c2 = clientWith(second["token"]);
   EXPECT_EQ(call(*c2, "GET", "/api/v1/machines").status, 200);
   EXPECT_EQ(call(admin(), "DELETE", "/api/v1/tokens/" + second["name"].get<std::string>()).status, 200);
@@ -71,7 +71,7 @@ TEST_F(AuthTest, IssuedTokensWorkExpireAndCanBeRevoked) {
 }
 
 TEST_F(AuthTest, ViewerMayReadButNotWrite) {
-  auto issued = json(call(admin(), "POST", "/api/v1/tokens", R"({"role":"viewer"})"));
+  auto issued = jsonOf(call(admin(), "POST", "/api/v1/tokens", R"({"role":"viewer"})"));
   auto viewer = clientWith(issued["token"]);
   EXPECT_EQ(call(*viewer, "GET", "/api/v1/machines").status, 200);
   auto denied = call(*viewer, "POST", "/api/v1/machines", R"({"name":"m","spec":{}})");
@@ -81,10 +81,10 @@ TEST_F(AuthTest, ViewerMayReadButNotWrite) {
 }
 
 TEST_F(AuthTest, EventsRecordThePrincipal) {
-  auto issued = json(call(admin(), "POST", "/api/v1/tokens", R"({"description":"x"})"));
+  auto issued = jsonOf(call(admin(), "POST", "/api/v1/tokens", R"({"description":"x"})"));
   auto other = clientWith(issued["token"]);
   call(*other, "POST", "/api/v1/machines", R"({"name":"m1","spec":{}})");
-  auto events = json(call(admin(), "GET", "/api/v1/events?follow=false&kind=Machine"));
+  auto events = jsonOf(call(admin(), "GET", "/api/v1/events?follow=false&kind=Machine"));
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0]["principal"], "token:" + issued["name"].get<std::string>());
   EXPECT_EQ(events[0]["action"], "created");

@@ -42,11 +42,11 @@ TEST_F(ConcurrencyTest, IfMatchCounterEndsAtExactlyNTimesM) {
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(failures.load(), 0);
-  auto final = json(call(admin(), "GET", "/api/v1/profiles/counter"));
+  auto final = jsonOf(call(admin(), "GET", "/api/v1/profiles/counter"));
   EXPECT_EQ(final["spec"]["params"]["n"], kWriters * kIncrements);
   // Every attempt is either an accepted write or a 412: the change feed holds
   // exactly one update per accepted increment.
-  auto updates = json(call(admin(), "GET", "/api/v1/events?follow=false&kind=Profile&action=updated&limit=5000"));
+  auto updates = jsonOf(call(admin(), "GET", "/api/v1/events?follow=false&kind=Profile&action=updated&limit=5000"));
   EXPECT_EQ(updates.size(), static_cast<size_t>(kWriters * kIncrements));
   std::cout << "[          ] " << kWriters << " writers x " << kIncrements << " increments: "
             << retries.load() << " retries after 412\n";

@@ -15,7 +15,7 @@ const char* kMachine = R"({"name":"gpu-01","labels":{"rack":"r17"},
 TEST_F(CrudTest, CreateReturns201WithEtagLocationAndServerFields) {
   auto r = call(admin(), "POST", "/api/v1/machines", kMachine);
   ASSERT_EQ(r.status, 201) << r.body;
-  auto j = json(r);
+  auto j = jsonOf(r);
   EXPECT_EQ(j["kind"], "Machine");
   EXPECT_EQ(j["name"], "gpu-01");
   EXPECT_EQ(j["labels"]["rack"], "r17");
@@ -33,19 +33,19 @@ TEST_F(CrudTest, CreateReturns201WithEtagLocationAndServerFields) {
 TEST_F(CrudTest, UuidKeyedKindGetsAGeneratedName) {
   auto r = call(admin(), "POST", "/api/v1/machines", R"({"spec":{"arch":"arm64"}})");
   ASSERT_EQ(r.status, 201) << r.body;
-  std::string name = json(r)["name"];
+  std::string name = jsonOf(r)["name"];
   EXPECT_EQ(name.size(), 36u);
   EXPECT_EQ(name[14], '4') << "a version-4 UUID";
   auto named = call(admin(), "POST", "/api/v1/subnets", R"({"spec":{"cidr":"10.0.0.0/24"}})");
   EXPECT_EQ(named.status, 400);
-  EXPECT_EQ(json(named)["error"]["field"], "name");
+  EXPECT_EQ(jsonOf(named)["error"]["field"], "name");
 }
 
 TEST_F(CrudTest, GetHonoursEtagsAndReportsMissingObjects) {
   auto created = call(admin(), "POST", "/api/v1/machines", kMachine);
   auto g = call(admin(), "GET", "/api/v1/machines/gpu-01");
   ASSERT_EQ(g.status, 200);
-  EXPECT_EQ(json(g)["spec"], json(created)["spec"]);
+  EXPECT_EQ(jsonOf(g)["spec"], jsonOf(created)["spec"]);
   auto notModified = call(admin(), "GET", "/api/v1/machines/gpu-01", {},
                           {{"If-None-Match", g.header("etag")}});
   EXPECT_EQ(notModified.status, 304);
@@ -54,17 +54,17 @@ TEST_F(CrudTest, GetHonoursEtagsAndReportsMissingObjects) {
   EXPECT_EQ(errorCode(missing), "not_found");
   auto badKind = call(admin(), "GET", "/api/v1/frobs");
   EXPECT_EQ(badKind.status, 404);
-  EXPECT_FALSE(json(badKind)["error"]["hint"].get<std::string>().empty());
+  EXPECT_FALSE(jsonOf(badKind)["error"]["hint"].get<std::string>().empty());
 }
 
 TEST_F(CrudTest, ReplaceWithIfMatchGives412WhenStale) {
-  auto created = json(call(admin(), "POST", "/api/v1/machines", kMachine));
+  auto created = jsonOf(call(admin(), "POST", "/api/v1/machines", kMachine));
   std::string rev = "\"" + std::to_string(created["rev"].get<int64_t>()) + "\"";
   auto ok = call(admin(), "PUT", "/api/v1/machines/gpu-01",
                  R"({"labels":{"rack":"r18"},"spec":{"arch":"x86_64"}})", {{"If-Match", rev}});
   ASSERT_EQ(ok.status, 200) << ok.body;
-  EXPECT_EQ(json(ok)["labels"]["rack"], "r18");
-  EXPECT_FALSE(json(ok)["spec"].contains("gpus")) << "PUT replaces the whole spec";
+  EXPECT_EQ(jsonOf(ok)["labels"]["rack"], "r18");
+  EXPECT_FALSE(jsonOf(ok)["spec"].contains("gpus")) << "PUT replaces the whole spec";
   auto stale = call(admin(), "PUT", "/api/v1/machines/gpu-01", R"({"spec":{}})", {{"If-Match", rev}});
   EXPECT_EQ(stale.status, 412);
   EXPECT_EQ(errorCode(stale), "precondition_failed");
@@ -86,7 +86,7 @@ TEST_F(CrudTest, MergePatchAndJsonPatch) {
                     R"({"labels":{"state":"burn-in","rack":null},"spec":{"gpus":7}})",
                     {{"Content-Type", "application/merge-patch+json"}});
   ASSERT_EQ(merge.status, 200) << merge.body;
-  auto m = json(merge);
+  auto m = jsonOf(merge);
   EXPECT_EQ(m["labels"], (json{{"state", "burn-in"}}));
   EXPECT_EQ(m["spec"]["gpus"], 7);
   EXPECT_EQ(m["spec"]["arch"], "x86_64");
@@ -97,7 +97,7 @@ TEST_F(CrudTest, MergePatchAndJsonPatch) {
                  {{"Content-Type", "application/json-patch+json"},
                   {"If-Match", merge.header("etag")}});
   ASSERT_EQ(jp.status, 200) << jp.body;
-  EXPECT_EQ(json(jp)["spec"]["macs"].size(), 2u);
+  EXPECT_EQ(jsonOf(jp)["spec"]["macs"].size(), 2u);
 
   auto failedTest = call(admin(), "PATCH", "/api/v1/machines/gpu-01",
                          R"([{"op":"test","path":"/spec/gpus","value":8}])",
@@ -107,7 +107,7 @@ TEST_F(CrudTest, MergePatchAndJsonPatch) {
                       R"({"spec":{"macs":["not-a-mac"]}})",
                       {{"Content-Type", "application/merge-patch+json"}});
   EXPECT_EQ(invalid.status, 400);
-  EXPECT_EQ(json(invalid)["error"]["field"], "spec.macs.0");
+  EXPECT_EQ(jsonOf(invalid)["error"]["field"], "spec.macs.0");
   auto stale = call(admin(), "PATCH", "/api/v1/machines/gpu-01", R"({"spec":{"gpus":1}})",
                     {{"Content-Type", "application/merge-patch+json"}, {"If-Match", merge.header("etag")}});
   EXPECT_EQ(stale.status, 412);
@@ -123,7 +123,7 @@ TEST_F(CrudTest, DeleteReturnsLastStateAndHonoursIfMatch) {
   EXPECT_EQ(stale.status, 412);
   auto del = call(admin(), "DELETE", "/api/v1/machines/gpu-01");
   ASSERT_EQ(del.status, 200);
-  EXPECT_EQ(json(del)["spec"]["gpus"], 6);
+  EXPECT_EQ(jsonOf(del)["spec"]["gpus"], 6);
   EXPECT_EQ(call(admin(), "GET", "/api/v1/machines/gpu-01").status, 404);
   EXPECT_EQ(call(admin(), "DELETE", "/api/v1/machines/gpu-01").status, 404);
 }
@@ -148,7 +148,7 @@ TEST_F(CrudTest, ValidationErrorsNameTheFieldAndSayWhatToDo) {
   for (const auto& c : cases) {
     auto r = call(admin(), "POST", std::string("/api/v1/") + c.kind, c.body);
     EXPECT_EQ(r.status, 400) << c.body;
-    auto j = json(r);
+    auto j = jsonOf(r);
     EXPECT_EQ(j["error"]["code"], "invalid_argument") << c.body;
     EXPECT_EQ(j["error"]["field"], c.field) << c.body;
     EXPECT_FALSE(j["error"].value("hint", "").empty()) << c.body;
@@ -193,6 +193,25 @@ TEST_F(CrudTest, UnknownRoutesAndMethodsGiveJsonErrors) {
   call(admin(), "POST", "/api/v1/machines", kMachine);
   auto action = call(admin(), "POST", "/api/v1/machines/gpu-01/actions/levitate");
   EXPECT_EQ(action.status, 404);
+}
+
+}  // namespace
+}  // namespace foundry::testing
+
+namespace foundry::testing {
+namespace {
+
+TEST_F(CrudTest, ReplacingWithTheRedactedCopyKeepsTheStoredSecret) {
+  ASSERT_EQ(call(admin(), "POST", "/api/v1/bmcs",
+                 R"({"name":"b1","spec":{"address":"10.0.0.9","password":"calvin"}})").status, 201);
+  auto read = jsonOf(call(admin(), "GET", "/api/v1/bmcs/b1"));
+  ASSERT_EQ(read["spec"]["password"], "<redacted>");
+  read["spec"]["address"] = "10.0.0.10";
+  ASSERT_EQ(call(admin(), "PUT", "/api/v1/bmcs/b1", read.dump()).status, 200);
+  auto stored = store_->get("Bmc", "b1");
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->spec["password"], "calvin");
+  EXPECT_EQ(stored->spec["address"], "10.0.0.10");
 }
 
 }  // namespace

@@ -63,16 +63,16 @@ TEST_F(EventsTest, FiltersByKindActionAndKey) {
   call(admin(), "POST", "/api/v1/subnets", R"({"name":"s","spec":{"cidr":"10.0.0.0/24"}})");
   call(admin(), "PATCH", "/api/v1/machines/a", R"({"spec":{"x":1}})");
   call(admin(), "DELETE", "/api/v1/machines/a");
-  auto all = json(call(admin(), "GET", "/api/v1/events?follow=false"));
+  auto all = jsonOf(call(admin(), "GET", "/api/v1/events?follow=false"));
   // The admin credential's own creation is the first event.
   EXPECT_EQ(all.size(), 5u);
-  auto deletes = json(call(admin(), "GET", "/api/v1/events?follow=false&action=deleted"));
+  auto deletes = jsonOf(call(admin(), "GET", "/api/v1/events?follow=false&action=deleted"));
   ASSERT_EQ(deletes.size(), 1u);
   EXPECT_EQ(deletes[0]["key"], "a");
   EXPECT_EQ(deletes[0]["object"]["spec"]["x"], 1) << "a delete carries the last state";
-  auto subnet = json(call(admin(), "GET", "/api/v1/events?follow=false&kind=Subnet"));
+  auto subnet = jsonOf(call(admin(), "GET", "/api/v1/events?follow=false&kind=Subnet"));
   ASSERT_EQ(subnet.size(), 1u);
-  auto after = json(call(admin(), "GET",
+  auto after = jsonOf(call(admin(), "GET",
                           "/api/v1/events?follow=false&key=a&after=" +
                               std::to_string(deletes[0]["seq"].get<int64_t>() - 1)));
   ASSERT_EQ(after.size(), 1u);
@@ -90,7 +90,7 @@ TEST_F(EventsTest, ResumingFromPrunedHistoryIs410) {
   auto gone = call(admin(), "GET", "/api/v1/events", {}, {{"Last-Event-ID", "1"}});
   EXPECT_EQ(gone.status, 410);
   EXPECT_EQ(errorCode(gone), "gone");
-  auto recent = json(call(admin(), "GET",
+  auto recent = jsonOf(call(admin(), "GET",
                            "/api/v1/events?follow=false&after=" + std::to_string(store_->lastSeq() - 3)));
   EXPECT_EQ(recent.size(), 3u);
 }

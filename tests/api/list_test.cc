@@ -22,7 +22,7 @@ class ListTest : public ApiFixture {
     auto r = call(admin(), "GET", "/api/v1/machines" + query);
     EXPECT_EQ(r.status, 200) << query << ": " << r.body;
     std::vector<std::string> out;
-    auto j = json(r);
+    auto j = jsonOf(r);
     if (!j.is_object()) return out;
     for (const auto& item : j["items"]) out.push_back(item["name"]);
     if (total) *total = j["total"];

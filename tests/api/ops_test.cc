@@ -14,7 +14,7 @@ class OpsTest : public ApiFixture {};
 
 TEST_F(OpsTest, HealthReflectsReadiness) {
   auto anon = clientWith("");
-  EXPECT_EQ(json(call(*anon, "GET", "/healthz")), (json{{"live", true}, {"ready", true}}));
+  EXPECT_EQ(jsonOf(call(*anon, "GET", "/healthz")), (json{{"live", true}, {"ready", true}}));
   EXPECT_EQ(call(*anon, "GET", "/healthz/ready").status, 200);
   api_->setReady(false);
   EXPECT_EQ(call(*anon, "GET", "/healthz/ready").status, 503);
@@ -39,14 +39,14 @@ TEST_F(OpsTest, MetricsCountRequestsObjectsAndStoreSize) {
 }
 
 TEST_F(OpsTest, InfoShowsVersionAndServices) {
-  auto j = json(call(admin(), "GET", "/api/v1/info"));
+  auto j = jsonOf(call(admin(), "GET", "/api/v1/info"));
   EXPECT_EQ(j["version"], FOUNDRY_VERSION);
   EXPECT_EQ(j["services"], (json{"api"}));
   EXPECT_TRUE(j["uptimeSeconds"].is_number());
 }
 
 TEST_F(OpsTest, OpenApiDescribesEveryRouteOfTheTableForEveryKind) {
-  auto doc = json(call(admin(), "GET", "/api/v1/openapi.json"));
+  auto doc = jsonOf(call(admin(), "GET", "/api/v1/openapi.json"));
   ASSERT_EQ(doc["openapi"], "3.0.3");
   const auto& paths = doc["paths"];
   for (const auto& kind : api_->kinds().all()) {

@@ -1,0 +1,3 @@
+foundry_fuzzer(api_request_fuzzer SOURCES api_request_fuzzer.cc DEPS foundry_api)
+foundry_fuzzer(config_yaml_fuzzer SOURCES config_yaml_fuzzer.cc DEPS foundry_server_config)
+foundry_fuzzer(agent_cmdline_fuzzer SOURCES agent_cmdline_fuzzer.cc DEPS foundry_agent)

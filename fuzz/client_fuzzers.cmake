@@ -1,0 +1,1 @@
+foundry_fuzzer(sse_parser_fuzz SOURCES sse_parser_fuzz.cc DEPS foundry_client)
