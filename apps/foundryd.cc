@@ -102,6 +102,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", FOUNDRY_VERSION);
   Flags flags;
   addFlags(app, flags);
+  app.fallthrough();  // `foundryd check-config --data-dir X` takes the server's flags
   auto* check = app.add_subcommand("check-config", "Validate the configuration and print it as YAML");
   auto* rotate = app.add_subcommand(
       "rotate-admin-token", "Replace the admin credential (server must be stopped); rewrites admin.token");

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-bin=$root/build/apps
+bin=${FOUNDRY_BUILD_DIR:-$root/build}/apps
 data=$root/.foundry-demo
 rm -rf "$data"
 mkdir -p "$data"

@@ -120,13 +120,14 @@ Result<IssuedToken> Authenticator::issueWithId(const std::string& id, const std:
                                                const std::string& principalName, Role role,
                                                int64_t ttlMs, const std::string& description,
                                                const std::string& issuedBy) {
+  const std::string principal = principalName.empty() ? "token:" + id : principalName;
   IssuedToken t{id, std::string(kPrefix) + id + "_" + secret,
                 ttlMs == 0 ? 0 : clock_.nowMs() + ttlMs};
   store::Object obj;
   obj.kind = "Token";
   obj.key = id;
   obj.spec = {{"hash", pki::sha256Hex(secret)},
-              {"principal", principalName},
+              {"principal", principal},
               {"role", roleName(role)},
               {"expiresMs", t.expiresMs},
               {"description", description}};

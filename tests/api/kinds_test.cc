@@ -27,8 +27,12 @@ TEST(ListQuery, MapsApiFieldsAndOperatorsToTheStore) {
       EXPECT_EQ(f.values, std::vector<std::string>{"lt:3"});
       sawEscaped = true;
     }
-    if (f.field == "key") EXPECT_EQ(f.op, store::FilterOp::kRegex);
-    if (f.field == "createdMs") EXPECT_EQ(f.op, store::FilterOp::kLt);
+    if (f.field == "key") {
+      EXPECT_EQ(f.op, store::FilterOp::kRegex);
+    }
+    if (f.field == "createdMs") {
+      EXPECT_EQ(f.op, store::FilterOp::kLt);
+    }
   }
   EXPECT_TRUE(sawEscaped);
 }
