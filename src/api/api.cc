@@ -192,6 +192,13 @@ http::Response Api::create(Call& call) {
 
 http::Response Api::write(Call& call, const store::Object& obj,
                           std::optional<int64_t> expected) {
+  // A write that changes nothing is not a change: no new rev, no event. This
+  // keeps `apply` of unchanged content silent in the audit trail.
+  if (auto current = store_.get(obj.kind, obj.key);
+      current && current->labels == obj.labels && current->spec == obj.spec &&
+      (!expected || *expected == current->rev)) {
+    return objectResponse(200, *call.kind, *current);
+  }
   auto updated = store_.update(obj, expected, call.principal.name);
   if (!updated) return errorResponse(updated.error());
   return objectResponse(200, *call.kind, *updated);
@@ -260,6 +267,10 @@ http::Response Api::patch(Call& call) {
     if (!doc) return errorResponse(doc.error());
     auto obj = fromJson(*call.kind, *doc, call.params.at("name"), nullptr);
     if (!obj) return errorResponse(obj.error());
+    if (obj->labels == current->labels && obj->spec == current->spec &&
+        expected->value_or(current->rev) == current->rev) {
+      return objectResponse(200, *call.kind, *current);
+    }
     auto updated = store_.update(*obj, expected->value_or(current->rev), call.principal.name);
     if (updated) return objectResponse(200, *call.kind, *updated);
     if (updated.error().code != ErrorCode::kPreconditionFailed || expected->has_value() ||

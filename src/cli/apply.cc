@@ -37,6 +37,12 @@ Result<ApplyDecision> applyOne(ApiClient& api, const ApplyItem& item, bool dryRu
           : api.replace(*item.kind, item.doc.name, objectBody(item.doc),
                         currentPtr->value("rev", int64_t{0}));
   if (!written) return tl::unexpected(written.error());
+  // The server leaves an object whose content did not change at its rev
+  // (this happens when the comparison above saw redacted secrets).
+  if (decision == ApplyDecision::kUpdate &&
+      written->value("rev", int64_t{0}) == currentPtr->value("rev", int64_t{-1})) {
+    return ApplyDecision::kUnchanged;
+  }
   return decision;
 }
 

@@ -214,5 +214,21 @@ TEST_F(CrudTest, ReplacingWithTheRedactedCopyKeepsTheStoredSecret) {
   EXPECT_EQ(stored->spec["address"], "10.0.0.10");
 }
 
+TEST_F(CrudTest, AWriteThatChangesNothingKeepsTheRevAndMakesNoEvent) {
+  auto created = jsonOf(call(admin(), "POST", "/api/v1/machines", kMachine));
+  int64_t seq = store_->lastSeq();
+  auto same = call(admin(), "PUT", "/api/v1/machines/gpu-01", created.dump());
+  ASSERT_EQ(same.status, 200);
+  EXPECT_EQ(jsonOf(same)["rev"], created["rev"]);
+  auto samePatch = call(admin(), "PATCH", "/api/v1/machines/gpu-01", R"({"spec":{"gpus":8}})");
+  ASSERT_EQ(samePatch.status, 200);
+  EXPECT_EQ(jsonOf(samePatch)["rev"], created["rev"]);
+  EXPECT_EQ(store_->lastSeq(), seq);
+  auto body = created;
+  body.erase("rev");
+  auto stale = call(admin(), "PUT", "/api/v1/machines/gpu-01", body.dump(), {{"If-Match", "\"1\""}});
+  EXPECT_EQ(stale.status, 412) << "a stale If-Match is refused even when nothing would change";
+}
+
 }  // namespace
 }  // namespace foundry::testing
