@@ -24,7 +24,7 @@ fixture_seeds() {
   local ext=$1 src=$2 out=build-fuzz/fixture-seeds/$1
   if [[ ! -d $out ]]; then
     mkdir -p "$out"
-    find "$src" -name "*.$ext" -size -64k | head -200 | while read -r f; do
+    find "$src" -type f -name "*.$ext" -size -64k | head -200 | while read -r f; do
       cp "$f" "$out/$(echo "$f" | sha1sum | cut -c1-16)"
     done
   fi

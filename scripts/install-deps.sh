@@ -14,7 +14,7 @@ packages=(
   libspdlog-dev libfmt-dev libcli11-dev libexpected-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # tools the tests and demo drive
-  sqlite3 curl openssl procps iproute2 util-linux
+  sqlite3 curl openssl python3 procps iproute2 util-linux
 )
 
 missing=()

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <random>
 
+#include "common/fd.h"
 #ifdef FOUNDRY_CLI_HAVE_STORE
 #include "store/store.h"
 #endif
@@ -19,19 +20,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
+using Fd = UniqueFd;
 
 tl::unexpected<Error> ioFail(const std::string& what, int err) {
   return fail(ErrorCode::kIo, what + ": " + std::strerror(err));

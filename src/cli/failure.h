@@ -36,9 +36,6 @@ inline tl::unexpected<Failure> apiFailure(Error error) {
 // "foundry: <message> [field: f] (<code>) — <hint>", no trailing newline.
 std::string errorLine(const Error& error);
 
-// Inverse of errorCodeName(): false (and *out untouched) for unknown names.
-bool parseErrorCode(std::string_view name, ErrorCode* out);
-
 // Turns a non-2xx reply into an Error: the server's JSON error when the body
 // has one, otherwise a code derived from the HTTP status.
 Error errorFromResponse(int status, const std::string& body);

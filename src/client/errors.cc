@@ -50,28 +50,17 @@ Error tlsVerifyFailure(const Endpoint& endpoint, const std::string& failure) {
                "verify the server's CA fingerprint with the operator (foundryd prints it at start)"};
 }
 
-ErrorCode errorCodeForStatus(int status) {
-  switch (status) {
-    case 400: return ErrorCode::kInvalidArgument;
-    case 401: return ErrorCode::kUnauthenticated;
-    case 403: return ErrorCode::kPermissionDenied;
-    case 404: return ErrorCode::kNotFound;
-    case 405: return ErrorCode::kReadOnly;
-    case 409: return ErrorCode::kConflict;
-    case 410: return ErrorCode::kGone;
-    case 412: return ErrorCode::kPreconditionFailed;
-    case 413: return ErrorCode::kTooLarge;
-    case 503: return ErrorCode::kUnavailable;
-    default: return status >= 500 ? ErrorCode::kInternal : ErrorCode::kInvalidArgument;
-  }
-}
-
 Error httpStatusFailure(const std::string& what, int status, std::string_view body) {
   Error e{errorCodeForStatus(status), what + ": HTTP " + std::to_string(status), {}, {}};
   auto json = nlohmann::json::parse(body, nullptr, false);
   if (!json.is_discarded() && json.is_object() && json.contains("error") &&
       json["error"].is_object()) {
     const auto& err = json["error"];
+    ErrorCode named{};
+    if (err.contains("code") && err["code"].is_string() &&
+        parseErrorCode(err["code"].get<std::string>(), &named)) {
+      e.code = named;
+    }
     if (err.contains("message") && err["message"].is_string()) {
       e.message += ": " + err["message"].get<std::string>();
     }

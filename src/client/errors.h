@@ -27,7 +27,5 @@ Error tlsVerifyFailure(const Endpoint& endpoint, const std::string& failure);
 // API when the body has it, else the start of the body.
 Error httpStatusFailure(const std::string& what, int status, std::string_view body);
 
-// ErrorCode for an HTTP status (inverse of httpStatus for the common ones).
-ErrorCode errorCodeForStatus(int status);
 
 }  // namespace foundry::client

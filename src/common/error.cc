@@ -49,4 +49,32 @@ int httpStatus(ErrorCode code) {
   return 500;
 }
 
+ErrorCode errorCodeForStatus(int status) {
+  switch (status) {
+    case 400: return ErrorCode::kInvalidArgument;
+    case 401: return ErrorCode::kUnauthenticated;
+    case 403: return ErrorCode::kPermissionDenied;
+    case 404: return ErrorCode::kNotFound;
+    case 405: return ErrorCode::kMethodNotAllowed;
+    case 409: return ErrorCode::kConflict;
+    case 410: return ErrorCode::kGone;
+    case 412: return ErrorCode::kPreconditionFailed;
+    case 413: return ErrorCode::kTooLarge;
+    case 503: return ErrorCode::kUnavailable;
+    default: return status >= 500 ? ErrorCode::kInternal : ErrorCode::kInvalidArgument;
+  }
+}
+
+bool parseErrorCode(std::string_view name, ErrorCode* out) {
+  // Every enumerator, so the switch in errorCodeName stays the one list.
+  for (int value = 0; value <= static_cast<int>(ErrorCode::kInternal); ++value) {
+    auto code = static_cast<ErrorCode>(value);
+    if (errorCodeName(code) == name) {
+      *out = code;
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace foundry

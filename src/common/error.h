@@ -52,6 +52,10 @@ using Status = tl::expected<void, Error>;
 std::string_view errorCodeName(ErrorCode code);
 // HTTP status that the API answers with for this code.
 int httpStatus(ErrorCode code);
+// The code a client assumes for an HTTP status when the body names none.
+ErrorCode errorCodeForStatus(int status);
+// Inverse of errorCodeName; false for an unknown name.
+bool parseErrorCode(std::string_view name, ErrorCode* out);
 
 inline tl::unexpected<Error> fail(ErrorCode code, std::string message, std::string field = {},
                                   std::string hint = {}) {

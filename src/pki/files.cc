@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "common/fd.h"
 #include "pki/crypto.h"
 
 namespace foundry::pki {
@@ -20,26 +21,7 @@ constexpr off_t kMaxFileSize = 1 << 20;
 
 std::string errnoText(int err) { return std::error_code(err, std::generic_category()).message(); }
 
-// Closes a file descriptor on scope exit.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  // Closes now and reports the error close() returned (0 when fine).
-  int release() {
-    int rc = fd_ >= 0 ? ::close(fd_) : 0;
-    fd_ = -1;
-    return rc == 0 ? 0 : errno;
-  }
-
- private:
-  int fd_;
-};
+using Fd = UniqueFd;
 
 Status syncDirectory(const std::string& dir) {
   Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));

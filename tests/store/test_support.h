@@ -13,30 +13,11 @@
 
 #include "common/clock.h"
 #include "store/store.h"
+#include "support/temp_dir.h"
 
 namespace foundry::store::testing {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "foundry-store-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      throw std::runtime_error("mkdtemp failed");
-    }
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
+using foundry::testing::TempDir;
 
 // A backend under test. `open` opens (creating if needed) the store that
 // lives in `dir`; calling it again on the same dir reopens the same data.
