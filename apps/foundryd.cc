@@ -55,12 +55,15 @@ foundry::Result<Config> buildConfig(const Flags& f) {
     }
     return out;
   };
-  if (!f.apiListen.empty() || !f.apiPlainListen.empty()) {
+  // Each flag replaces its own list from the file and leaves the other alone.
+  if (!f.apiListen.empty()) {
     auto tls = endpoints(f.apiListen, "--api-listen");
     if (!tls) return tl::unexpected(tls.error());
+    c.apiListen = *tls;
+  }
+  if (!f.apiPlainListen.empty()) {
     auto plain = endpoints(f.apiPlainListen, "--api-plain-listen");
     if (!plain) return tl::unexpected(plain.error());
-    c.apiListen = *tls;
     c.apiPlainListen = *plain;
   }
   if (!f.tlsNames.empty()) c.tlsNames = f.tlsNames;

@@ -17,3 +17,7 @@ endif()
 if(FOUNDRY_BUILD_BENCH)
   find_package(benchmark REQUIRED)
 endif()
+# RE2: linear-time regular expressions for user-supplied list filters (no
+# catastrophic backtracking, unlike std::regex).
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)

@@ -12,7 +12,7 @@ packages=(
   libboost-dev libboost-system-dev libboost-program-options-dev
   nlohmann-json3-dev libyaml-cpp-dev libsqlite3-dev libpq-dev
   libspdlog-dev libfmt-dev libcli11-dev libexpected-dev libssl-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libre2-dev
   # tools the tests and demo drive
   sqlite3 curl openssl python3 procps iproute2 util-linux
 )

@@ -130,7 +130,8 @@ http::Response Api::dispatch(const http::Request& request, std::string& routeNam
       if (route.access == Access::kAdmin && principal->role != Role::kAdmin) {
         return errorResponse({ErrorCode::kPermissionDenied,
                               "role '" + std::string(roleName(principal->role)) +
-                                  "' may not " + route.summary,
+                                  "' may only read; " + request.method + " " + request.path +
+                                  " needs role admin",
                               {}, "use a token with role admin"});
       }
     }
@@ -221,6 +222,8 @@ http::Response Api::replace(Call& call) {
 
 namespace {
 
+constexpr size_t kMaxPatchOps = 1000;
+
 // Applies a merge patch or JSON Patch to the client-visible document
 // {name, labels, spec}.
 Result<nlohmann::json> applyPatch(const http::Request& request, const store::Object& current,
@@ -234,7 +237,17 @@ Result<nlohmann::json> applyPatch(const http::Request& request, const store::Obj
         return fail(ErrorCode::kInvalidArgument, "a JSON Patch must be an array", {},
                     "send [{\"op\":\"replace\",\"path\":\"/spec/x\",\"value\":1}]");
       }
-      doc = doc.patch(patch);
+      // One operation at a time, bounding the document after each: `copy`
+      // can double it per step, and depth could grow past what is safe to
+      // walk recursively.
+      if (patch.size() > kMaxPatchOps) {
+        return fail(ErrorCode::kInvalidArgument,
+                    "a JSON Patch may hold at most " + std::to_string(kMaxPatchOps) + " operations");
+      }
+      for (const auto& op : patch) {
+        doc = doc.patch(nlohmann::json::array({op}));
+        if (auto ok = checkDocumentBounds(doc, "spec"); !ok) return tl::unexpected(ok.error());
+      }
     } else if (type == "application/merge-patch+json" || type == "application/json" ||
                type.empty()) {
       doc.merge_patch(patch);

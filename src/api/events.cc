@@ -129,6 +129,17 @@ http::Response Api::events(Call& call) {
                             "use created, updated or deleted"});
     }
   }
+  // A resume point past the end of history comes from another timeline (a
+  // restored backup, another plant): resuming would silently skip events.
+  if (query.afterSeq > store_.lastSeq()) {
+    return errorResponse({ErrorCode::kGone,
+                          "sequence " + std::to_string(query.afterSeq) +
+                              " is past this server's last change (" +
+                              std::to_string(store_.lastSeq()) + ")",
+                          "Last-Event-ID",
+                          "the store was restored or replaced; re-list the objects and follow "
+                          "events from the list"});
+  }
   // Checks the resume point before committing to a 200 stream: pruned
   // history is a 410, not a silent gap.
   auto first = store_.events(query);

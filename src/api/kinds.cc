@@ -59,7 +59,8 @@ Status checkFormat(const std::string& field, const std::string& value, FieldForm
   switch (format) {
     case FieldFormat::kNone: return {};
     case FieldFormat::kMac:
-      if (std::regex_match(value, kMacRe)) return {};
+      // Length first: std::regex recurses per character on long input.
+      if (value.size() == 17 && std::regex_match(value, kMacRe)) return {};
       return fail(ErrorCode::kInvalidArgument, "'" + value + "' is not a MAC address", field,
                   "write it as six hex pairs separated by colons, e.g. 52:54:00:12:34:56");
     case FieldFormat::kIpv4:
@@ -182,7 +183,7 @@ Status validateSpec(const KindDef& kind, const nlohmann::json& spec) {
 
 Status validateName(const std::string& name) {
   static const std::regex kNameRe("^[A-Za-z0-9][A-Za-z0-9._:-]{0,252}$");
-  if (std::regex_match(name, kNameRe)) return {};
+  if (name.size() <= 253 && std::regex_match(name, kNameRe)) return {};
   return fail(ErrorCode::kInvalidArgument, "'" + name.substr(0, 64) + "' is not a valid name",
               "name",
               "use 1-253 letters, digits, '.', '_', ':' or '-', starting with a letter or digit");
@@ -190,12 +191,12 @@ Status validateName(const std::string& name) {
 
 Status validateLabel(const std::string& key, const std::string& value) {
   static const std::regex kKeyRe("^[A-Za-z0-9._-]{1,63}$");
-  if (!std::regex_match(key, kKeyRe)) {
+  if (key.size() > 63 || !std::regex_match(key, kKeyRe)) {
     return fail(ErrorCode::kInvalidArgument, "'" + key.substr(0, 64) + "' is not a valid label key",
                 "labels", "use 1-63 letters, digits, '.', '_' or '-'");
   }
   bool printable = value.size() <= 253;
-  for (char c : value) printable = printable && static_cast<unsigned char>(c) >= 0x20;
+  for (char c : value) printable = printable && static_cast<unsigned char>(c) >= 0x20 && c != 0x7f;
   if (!printable) {
     return fail(ErrorCode::kInvalidArgument, "label '" + key + "' has an invalid value",
                 "labels." + key, "use up to 253 printable characters");

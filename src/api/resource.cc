@@ -12,14 +12,19 @@
 namespace foundry::api {
 namespace {
 
-constexpr size_t kMaxJsonDepth = 64;
+constexpr size_t kMaxJsonDepth = kMaxDocumentDepth;
 
-void redact(nlohmann::json& spec) {
-  if (!spec.is_object()) return;
-  for (auto& [key, value] : spec.items()) {
-    if (key == "password" || key == "hash" || key == "secret" || key == "token") {
+// Recursion is bounded: stored documents are at most kMaxDocumentDepth deep.
+void redact(nlohmann::json& node) {
+  if (node.is_array()) {
+    for (auto& item : node) redact(item);
+    return;
+  }
+  if (!node.is_object()) return;
+  for (auto& [key, value] : node.items()) {
+    if (isSecretKey(key)) {
       value = kRedacted;
-    } else if (value.is_object()) {
+    } else {
       redact(value);
     }
   }
@@ -31,7 +36,21 @@ Result<std::string> storeField(const std::string& field) {
   if (field == "rev") return std::string("rev");
   if (field == "createdAt") return std::string("createdMs");
   if (field == "updatedAt") return std::string("updatedMs");
-  if (field.rfind("labels.", 0) == 0 || field.rfind("spec.", 0) == 0) return field;
+  if (field.rfind("spec.", 0) == 0) {
+    // Filtering on a secret would let a reader recover it one guess at a time.
+    size_t start = 0;
+    while (start < field.size()) {
+      size_t dot = field.find('.', start);
+      if (isSecretKey(field.substr(start, dot == std::string::npos ? std::string::npos : dot - start))) {
+        return fail(ErrorCode::kInvalidArgument, "'" + field + "' is a secret field", field,
+                    "secret fields cannot be filtered or sorted on");
+      }
+      if (dot == std::string::npos) break;
+      start = dot + 1;
+    }
+    return field;
+  }
+  if (field.rfind("labels.", 0) == 0) return field;
   return fail(ErrorCode::kInvalidArgument, "unknown field '" + field + "' in list query", field,
               "filter or sort on name, rev, createdAt, updatedAt, labels.<key> or spec.<path>");
 }
@@ -84,17 +103,64 @@ Result<store::Filter> parseFilter(const std::string& field, const std::string& r
 
 }  // namespace
 
+bool isSecretKey(std::string_view key) {
+  std::string lower(key);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* secret : {"password", "passwd", "hash", "secret", "token", "privatekey"}) {
+    if (lower.find(secret) != std::string::npos) return true;
+  }
+  return false;
+}
+
 void restoreRedacted(nlohmann::json& incoming, const nlohmann::json& stored) {
-  if (!incoming.is_object() || !stored.is_object()) return;
-  for (auto& [key, value] : incoming.items()) {
-    auto it = stored.find(key);
-    if (it == stored.end()) continue;
-    if (value.is_string() && value.get_ref<const std::string&>() == kRedacted) {
-      value = *it;
-    } else if (value.is_object()) {
-      restoreRedacted(value, *it);
+  if (incoming.is_string() && incoming.get_ref<const std::string&>() == kRedacted) {
+    incoming = stored;
+  } else if (incoming.is_object() && stored.is_object()) {
+    for (auto& [key, value] : incoming.items()) {
+      if (auto it = stored.find(key); it != stored.end()) restoreRedacted(value, *it);
+    }
+  } else if (incoming.is_array() && stored.is_array()) {
+    for (size_t i = 0; i < incoming.size() && i < stored.size(); ++i) {
+      restoreRedacted(incoming[i], stored[i]);
     }
   }
+}
+
+Status checkDocumentBounds(const nlohmann::json& doc, const std::string& field) {
+  struct Item {
+    const nlohmann::json* node;
+    size_t depth;
+  };
+  std::vector<Item> stack{{&doc, 1}};
+  size_t bytes = 0;
+  while (!stack.empty()) {
+    Item item = stack.back();
+    stack.pop_back();
+    if (item.depth > kMaxDocumentDepth) {
+      return fail(ErrorCode::kInvalidArgument,
+                  field + " nests deeper than " + std::to_string(kMaxDocumentDepth) + " levels",
+                  field, "flatten the document");
+    }
+    const nlohmann::json& n = *item.node;
+    if (n.is_string()) {
+      bytes += n.get_ref<const std::string&>().size() + 2;
+    } else if (n.is_object()) {
+      for (const auto& [key, value] : n.items()) {
+        bytes += key.size() + 4;
+        stack.push_back({&value, item.depth + 1});
+      }
+    } else if (n.is_array()) {
+      for (const auto& value : n) stack.push_back({&value, item.depth + 1});
+    } else {
+      bytes += 8;
+    }
+    if (bytes > kMaxSpecBytes) {
+      return fail(ErrorCode::kTooLarge,
+                  field + " is larger than " + std::to_string(kMaxSpecBytes / 1024) + " KiB",
+                  field, "keep bulky data (images, logs) out of objects; refer to it by URL");
+    }
+  }
+  return {};
 }
 
 nlohmann::json toJson(const KindDef& kind, const store::Object& obj) {
@@ -183,6 +249,7 @@ Result<store::Object> fromJson(const KindDef& kind, const nlohmann::json& body,
     }
   }
   if (auto it = body.find("spec"); it != body.end() && !it->is_null()) obj.spec = *it;
+  if (auto ok = checkDocumentBounds(obj.spec, "spec"); !ok) return tl::unexpected(ok.error());
   if (auto ok = validateSpec(kind, obj.spec); !ok) return tl::unexpected(ok.error());
   if (bodyRev != nullptr) {
     *bodyRev = std::nullopt;

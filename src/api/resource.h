@@ -20,6 +20,10 @@ nlohmann::json toJson(const KindDef& kind, const store::Object& obj);
 // The placeholder that output shows instead of a secret value.
 inline constexpr const char* kRedacted = "<redacted>";
 
+// Keys whose values are secrets (case-insensitive: password, hash, secret,
+// token, privateKey...): redacted on output and never filterable.
+bool isSecretKey(std::string_view key);
+
 // A client that sends back what it read (get → edit → replace) sends the
 // placeholder: keep the stored secret wherever `incoming` holds it.
 void restoreRedacted(nlohmann::json& incoming, const nlohmann::json& stored);
@@ -30,6 +34,13 @@ void restoreRedacted(nlohmann::json& incoming, const nlohmann::json& stored);
 // labels and spec. `rev` in the body is returned through bodyRev.
 Result<store::Object> fromJson(const KindDef& kind, const nlohmann::json& body,
                                const std::string& pathName, std::optional<int64_t>* bodyRev);
+
+// Bounds on every stored document (labels + spec): nesting depth and encoded
+// size. Checked iteratively, so a hostile document cannot overflow the stack
+// while being measured.
+inline constexpr size_t kMaxDocumentDepth = 64;
+inline constexpr size_t kMaxSpecBytes = 512 * 1024;
+Status checkDocumentBounds(const nlohmann::json& doc, const std::string& field);
 
 // Parses a JSON request body, bounded in depth; errors name what is wrong.
 Result<nlohmann::json> parseBody(const std::string& body);

@@ -242,12 +242,25 @@ Status validate(const Config& c) {
                   "listen on 127.0.0.1, or set api.allow_plain_http: true if you really mean it");
     }
   }
+  if (!c.apiEnabled) {
+    return fail(ErrorCode::kInvalidArgument, "api.enabled: false is not supported yet", "api.enabled",
+                "the API is foundryd's only service until DHCP/TFTP land; remove the key");
+  }
   if (c.apiEnabled && c.apiListen.empty() && c.apiPlainListen.empty()) {
     return fail(ErrorCode::kInvalidArgument, "the API is enabled but has no listen address",
                 "api.listen", "add one, e.g. 0.0.0.0:8443");
   }
   if (c.threads < 1 || c.threads > 256) {
     return fail(ErrorCode::kInvalidArgument, "api.threads must be 1-256", "api.threads");
+  }
+  if (c.tokenDefaultTtlMs <= 0 || c.tokenMaxTtlMs <= 0 || c.tokenDefaultTtlMs > c.tokenMaxTtlMs) {
+    return fail(ErrorCode::kInvalidArgument,
+                "tokens.default_ttl must be positive and at most tokens.max_ttl", "tokens",
+                "e.g. default_ttl: 24h, max_ttl: 30d");
+  }
+  if (c.retentionIntervalMs <= 0) {
+    return fail(ErrorCode::kInvalidArgument, "retention.interval must be positive",
+                "retention.interval", "e.g. 1m");
   }
   if (c.eventsMaxCount < 0 || c.jobLogsMaxCount < 0) {
     return fail(ErrorCode::kInvalidArgument, "retention counts must be >= 0 (0 = unlimited)",

@@ -3,7 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <memory>
-#include <regex>
+#include <re2/re2.h>
 
 namespace foundry::store {
 namespace {
@@ -139,11 +139,10 @@ Status checkRegex(const Filter& filter) {
                 "regex longer than " + std::to_string(kMaxRegexPattern) + " characters",
                 filter.field);
   }
-  try {
-    std::regex compiled(pattern, std::regex::ECMAScript);
-  } catch (const std::regex_error& e) {
-    return fail(ErrorCode::kInvalidArgument, std::string("invalid regex: ") + e.what(),
-                filter.field);
+  RE2 compiled(pattern, RE2::Quiet);
+  if (!compiled.ok()) {
+    return fail(ErrorCode::kInvalidArgument, "invalid regex: " + compiled.error(), filter.field,
+                "regexes use RE2 syntax (no backreferences or lookaround)");
   }
   return {};
 }
@@ -283,7 +282,7 @@ void foundryNum(sqlite3_context* ctx, int /*argc*/, sqlite3_value** argv) {
   }
 }
 
-void deleteRegex(void* p) { delete static_cast<std::regex*>(p); }
+void deleteRegex(void* p) { delete static_cast<RE2*>(p); }
 
 // X REGEXP Y calls regexp(Y, X): argv[0] is the pattern. The compiled regex is
 // cached per statement with sqlite3_set_auxdata.
@@ -293,8 +292,8 @@ void regexpFunction(sqlite3_context* ctx, int /*argc*/, sqlite3_value** argv) {
     return;
   }
   try {
-    auto* re = static_cast<std::regex*>(sqlite3_get_auxdata(ctx, 0));
-    std::unique_ptr<std::regex> compiled;
+    auto* re = static_cast<RE2*>(sqlite3_get_auxdata(ctx, 0));
+    std::unique_ptr<RE2> compiled;
     if (re == nullptr) {
       const auto* pattern = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
       const auto size = static_cast<size_t>(sqlite3_value_bytes(argv[0]));
@@ -302,13 +301,17 @@ void regexpFunction(sqlite3_context* ctx, int /*argc*/, sqlite3_value** argv) {
         sqlite3_result_error(ctx, "regex pattern too long", -1);
         return;
       }
-      compiled = std::make_unique<std::regex>(pattern, size, std::regex::ECMAScript);
+      compiled = std::make_unique<RE2>(re2::StringPiece(pattern, size), RE2::Quiet);
+      if (!compiled->ok()) {
+        sqlite3_result_error(ctx, "invalid regex", -1);
+        return;
+      }
       re = compiled.get();
     }
     const auto* subject = reinterpret_cast<const char*>(sqlite3_value_text(argv[1]));
     const auto length = static_cast<size_t>(sqlite3_value_bytes(argv[1]));
     const bool match =
-        length <= kMaxRegexSubject && std::regex_search(subject, subject + length, *re);
+        length <= kMaxRegexSubject && RE2::PartialMatch(re2::StringPiece(subject, length), *re);
     sqlite3_result_int(ctx, match ? 1 : 0);
     if (compiled) {
       // SQLite owns it from here, possibly destroying it at once.

@@ -173,7 +173,7 @@ Result<std::vector<Event>> SqliteStore::events(const EventQuery& query) {
     if (!oldest) {
       return errorOf(oldest);
     }
-    if (query.afterSeq + 1 < *oldest) {
+    if (query.afterSeq < *oldest - 1) {
       return fail(ErrorCode::kGone,
                   "events after seq " + std::to_string(query.afterSeq) +
                       " were pruned; oldest retained is " + std::to_string(*oldest),

@@ -232,3 +232,49 @@ TEST_F(CrudTest, AWriteThatChangesNothingKeepsTheRevAndMakesNoEvent) {
 
 }  // namespace
 }  // namespace foundry::testing
+
+namespace foundry::testing {
+namespace {
+
+// Found by trying to break it: a JSON Patch that copies a value into itself
+// grows the document exponentially (depth and size) and crashed the server.
+TEST_F(CrudTest, JsonPatchCannotGrowADocumentPastTheBounds) {
+  call(admin(), "POST", "/api/v1/machines", kMachine);
+  std::string deep = "1";
+  for (int i = 0; i < 40; ++i) deep = "{\"a\":" + deep + "}";
+  std::string ops = R"([{"op":"add","path":"/spec/d","value":)" + deep + "}";
+  for (int i = 0; i < 30; ++i) ops += R"(,{"op":"copy","from":"/spec/d","path":"/spec/d/a"})";
+  ops += "]";
+  auto r = call(admin(), "PATCH", "/api/v1/machines/gpu-01", ops,
+                {{"Content-Type", "application/json-patch+json"}});
+  EXPECT_EQ(r.status, 400) << r.body.substr(0, 300);
+  std::string big(300 * 1024, 'x');
+  std::string grow = R"([{"op":"add","path":"/spec/b","value":")" + big + R"("},
+      {"op":"copy","from":"/spec/b","path":"/spec/c"}])";
+  auto tooBig = call(admin(), "PATCH", "/api/v1/machines/gpu-01", grow,
+                     {{"Content-Type", "application/json-patch+json"}});
+  EXPECT_EQ(tooBig.status, 413);
+  EXPECT_EQ(errorCode(tooBig), "too_large");
+  EXPECT_EQ(call(admin(), "GET", "/api/v1/machines/gpu-01").status, 200) << "still serving";
+  EXPECT_EQ(jsonOf(call(admin(), "GET", "/api/v1/machines/gpu-01"))["spec"].contains("d"), false);
+}
+
+TEST_F(CrudTest, SecretsAnywhereInTheSpecAreRedactedAndNotFilterable) {
+  ASSERT_EQ(call(admin(), "POST", "/api/v1/bmcs",
+                 R"({"name":"b2","spec":{"address":"10.0.0.9","password":"top1",
+                     "accounts":[{"username":"ops","Password":"ArrayPw123"}],"apiToken":"tok9"}})")
+                .status,
+            201);
+  auto body = call(admin(), "GET", "/api/v1/bmcs/b2").body;
+  for (const char* secret : {"top1", "ArrayPw123", "tok9"}) {
+    EXPECT_EQ(body.find(secret), std::string::npos) << secret;
+  }
+  for (const char* q : {"?spec.password=re:%5Et", "?spec.accounts.0.Password=x", "?sort=spec.password"}) {
+    auto r = call(admin(), "GET", std::string("/api/v1/bmcs") + q);
+    EXPECT_EQ(r.status, 400) << q;
+  }
+  EXPECT_EQ(call(admin(), "GET", "/api/v1/tokens?spec.hash=re:a").status, 400);
+}
+
+}  // namespace
+}  // namespace foundry::testing

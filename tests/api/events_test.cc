@@ -81,6 +81,14 @@ TEST_F(EventsTest, FiltersByKindActionAndKey) {
   EXPECT_EQ(call(admin(), "GET", "/api/v1/events", {}, {{"Last-Event-ID", "abc"}}).status, 400);
 }
 
+TEST_F(EventsTest, ResumingFromPastTheEndOfHistoryIs410) {
+  auto future = call(admin(), "GET", "/api/v1/events", {}, {{"Last-Event-ID", "1000"}});
+  EXPECT_EQ(future.status, 410) << "e.g. after a restore: resuming would silently skip events";
+  auto huge = call(admin(), "GET", "/api/v1/events?follow=false&after=9223372036854775807");
+  EXPECT_EQ(huge.status, 410);
+  EXPECT_NE(jsonOf(huge)["error"]["message"].get<std::string>().find("past"), std::string::npos);
+}
+
 TEST_F(EventsTest, ResumingFromPrunedHistoryIs410) {
   for (int i = 0; i < 10; ++i) {
     call(admin(), "POST", "/api/v1/machines", json{{"name", "m" + std::to_string(i)}, {"spec", json::object()}}.dump());

@@ -81,6 +81,12 @@ TEST(Config, PlainHttpOffLoopbackNeedsExplicitOptIn) {
   Config half;
   half.tlsCert = "/x.pem";
   EXPECT_FALSE(validate(half));
+  Config ttl;
+  ASSERT_TRUE(applyYaml("tokens: {default_ttl: 90d, max_ttl: 1h}", ttl));
+  EXPECT_FALSE(validate(ttl));
+  Config off;
+  ASSERT_TRUE(applyYaml("api: {enabled: false}", off));
+  EXPECT_FALSE(validate(off)) << "a disabled API must not be silently served";
 }
 
 TEST(Config, EffectiveYamlRoundTrips) {
