@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "pki/crypto.h"
+#include "pki/files.h"
 
 namespace foundry::api {
 namespace {
@@ -30,25 +31,6 @@ std::optional<ParsedToken> parseToken(std::string_view token) {
   ParsedToken p{std::string(token.substr(0, sep)), std::string(token.substr(sep + 1))};
   if (p.secret.size() < 16 || p.secret.size() > 128) return std::nullopt;
   return p;
-}
-
-Status writeSecretFile(const std::string& path, const std::string& value) {
-  std::string tmp = path + ".tmp";
-  ::unlink(tmp.c_str());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    return fail(ErrorCode::kIo, "cannot create " + tmp + ": " + std::strerror(errno), {},
-                "check that the data directory is writable by foundryd");
-  }
-  std::string line = value + "\n";
-  bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) &&
-            ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
-    ::unlink(tmp.c_str());
-    return fail(ErrorCode::kIo, "cannot write " + path + ": " + std::strerror(errno));
-  }
-  return {};
 }
 
 }  // namespace
@@ -145,7 +127,9 @@ Result<bool> Authenticator::ensureAdminCredential(const std::string& path) {
   auto issued = issueWithId(kAdminTokenId, *secret, "admin", Role::kAdmin, 0,
                             "bootstrap admin credential", "foundryd");
   if (!issued) return tl::unexpected(issued.error());
-  if (auto ok = writeSecretFile(path, issued->clear); !ok) return tl::unexpected(ok.error());
+  if (auto ok = pki::writeFileAtomic(path, issued->clear + "\n", 0600); !ok) {
+    return tl::unexpected(ok.error());
+  }
   return true;
 }
 

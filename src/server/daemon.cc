@@ -16,22 +16,11 @@
 #include "common/log.h"
 #include "common/metrics.h"
 #include "http/server.h"
+#include "pki/files.h"
 #include "pki/pki.h"
 
 namespace foundry::server {
 namespace {
-
-Status writeFileAtomic(const std::string& path, const std::string& text, mode_t mode) {
-  std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-  if (fd < 0) return fail(ErrorCode::kIo, "cannot write " + tmp + ": " + std::strerror(errno));
-  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-  ::close(fd);
-  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
-    return fail(ErrorCode::kIo, "cannot write " + path + ": " + std::strerror(errno));
-  }
-  return {};
-}
 
 // Periodic retention of events; job logs join when the engine adds Job logs.
 class RetentionWorker {
@@ -107,6 +96,21 @@ Result<std::string> bindListeners(http::Server& server, const Config& c,
   return url;
 }
 
+struct OpenedDataDir {
+  DataDirLock lock;
+  std::unique_ptr<store::Store> store;
+};
+
+// Creates and locks the data directory, then opens (and migrates) the store.
+Result<OpenedDataDir> openDataDir(const Config& config, const Clock& clock) {
+  if (auto ok = ensureDataDir(config.dataDir); !ok) return tl::unexpected(ok.error());
+  auto lock = DataDirLock::acquire(config.lockPath());
+  if (!lock) return tl::unexpected(lock.error());
+  auto store = store::openSqliteStore({config.dbPath(), config.durability, &clock});
+  if (!store) return tl::unexpected(store.error());
+  return OpenedDataDir{std::move(*lock), std::move(*store)};
+}
+
 int fatal(const Error& e) {
   log::error("foundryd.fatal", {{"error", e.describe()}});
   return 1;
@@ -163,13 +167,10 @@ int runDaemon(const Config& config) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // inherited by every thread we start
   ::signal(SIGPIPE, SIG_IGN);
 
-  if (auto ok = ensureDataDir(config.dataDir); !ok) return fatal(ok.error());
-  auto lock = DataDirLock::acquire(config.lockPath());
-  if (!lock) return fatal(lock.error());
-
   SystemClock clock;
-  auto store = store::openSqliteStore({config.dbPath(), config.durability, &clock});
-  if (!store) return fatal(store.error());
+  auto opened = openDataDir(config, clock);
+  if (!opened) return fatal(opened.error());
+  auto* store = &opened->store;
   log::info("store.opened", {{"path", config.dbPath()}, {"last_seq", (*store)->lastSeq()}});
 
   MetricsRegistry metrics;
@@ -198,7 +199,7 @@ int runDaemon(const Config& config) {
   auto url = bindListeners(server, config, *tls);
   if (!url) return fatal(url.error());
   server.start();
-  if (auto ok = writeFileAtomic(config.endpointPath(), *url + "\n", 0644); !ok) {
+  if (auto ok = pki::writeFileAtomic(config.endpointPath(), *url + "\n", 0644); !ok) {
     return fatal(ok.error());
   }
   RetentionWorker retention(**store, config);
@@ -220,13 +221,10 @@ int runDaemon(const Config& config) {
 }
 
 int rotateAdminToken(const Config& config) {
-  if (auto ok = ensureDataDir(config.dataDir); !ok) return fatal(ok.error());
-  auto lock = DataDirLock::acquire(config.lockPath());
-  if (!lock) return fatal(lock.error());
   SystemClock clock;
-  auto store = store::openSqliteStore({config.dbPath(), config.durability, &clock});
-  if (!store) return fatal(store.error());
-  api::Authenticator auth(**store, clock);
+  auto opened = openDataDir(config, clock);
+  if (!opened) return fatal(opened.error());
+  api::Authenticator auth(*opened->store, clock);
   if (auto ok = auth.rotateAdmin(config.adminTokenPath()); !ok) return fatal(ok.error());
   log::info("auth.admin_rotated", {{"file", config.adminTokenPath()}});
   return 0;
