@@ -9,7 +9,7 @@ root=$(pwd)
 bin=${FOUNDRY_BUILD_DIR:-$root/build}/apps
 data=$root/.foundry-demo
 rm -rf "$data"
-mkdir -p "$data"
+mkdir -m 0700 -p "$data"
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
