@@ -180,7 +180,9 @@ Status SqliteStore::openReaders(int count) {
   return {};
 }
 
-Result<Object> SqliteStore::create(const Object& obj, const std::string& principal) {
+Result<Object> SqliteStore::write(Action action, const Object& obj,
+                                  std::optional<int64_t> expectedRev,
+                                  const std::string& principal) {
   if (auto ok = validateIdentity(obj.kind, obj.key); !ok) {
     return errorOf(ok);
   }
@@ -190,21 +192,16 @@ Result<Object> SqliteStore::create(const Object& obj, const std::string& princip
     return tl::unexpected(!labels ? labels.error() : spec.error());
   }
   return commitChange(
-      Change{Action::kCreated, obj, std::move(*labels), std::move(*spec), std::nullopt, principal});
+      Change{action, obj, std::move(*labels), std::move(*spec), expectedRev, principal});
+}
+
+Result<Object> SqliteStore::create(const Object& obj, const std::string& principal) {
+  return write(Action::kCreated, obj, std::nullopt, principal);
 }
 
 Result<Object> SqliteStore::update(const Object& obj, std::optional<int64_t> expectedRev,
                                    const std::string& principal) {
-  if (auto ok = validateIdentity(obj.kind, obj.key); !ok) {
-    return errorOf(ok);
-  }
-  auto labels = encodeLabels(obj.labels);
-  auto spec = encodeSpec(obj.spec);
-  if (!labels || !spec) {
-    return tl::unexpected(!labels ? labels.error() : spec.error());
-  }
-  return commitChange(
-      Change{Action::kUpdated, obj, std::move(*labels), std::move(*spec), expectedRev, principal});
+  return write(Action::kUpdated, obj, expectedRev, principal);
 }
 
 Result<Object> SqliteStore::remove(const std::string& kind, const std::string& key,

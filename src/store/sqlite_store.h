@@ -108,6 +108,9 @@ class SqliteStore final : public Store {
 
   SqliteStore(SqliteOptions options, WriterConn writer, int64_t lastSeq);
 
+  // Create and update: validate, encode, then commitChange.
+  Result<Object> write(Action action, const Object& obj, std::optional<int64_t> expectedRev,
+                       const std::string& principal);
   // Runs one write transaction; calls the listener after unlocking.
   Result<Object> commitChange(Change change);
   Result<Object> applyLocked(Change& change);  // REQUIRES: writeMu_ held
